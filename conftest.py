@@ -98,3 +98,18 @@ def _client_for(user):
 def api():
     """`api(user)` is an API client acting as that user; `api(None)` is anonymous."""
     return _client_for
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI=true nothing may skip: a skip (no Chromium, no PostgreSQL) is a failure."""
+    report = yield
+    if (
+        report.skipped
+        and os.environ.get("CI", "").lower() == "true"
+        and not hasattr(report, "wasxfail")
+    ):
+        report.outcome = "failed"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.longrepr = f"Skipped under CI=true, which allows no skips: {reason}"
+    return report

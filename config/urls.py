@@ -4,4 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("config.api_urls")),
+    path("", include("core.urls")),
+    path("competitions/", include("competitions.urls")),
+    path("", include("applications.urls")),
 ]
