@@ -27,8 +27,18 @@ PART_FIELDS = {
 
 
 def _clean(instance: models.Model, exclude=None) -> None:
+    validate_constraints = True
+    if isinstance(instance, Competition):
+        # full_clean() sets every field it cleans, and the protected `status`
+        # refuses to be set; the state is the transitions' business anyway.
+        exclude = [*(exclude or []), "status"]
+        # The check constraints repeat `_settings_problems`, which names the
+        # field at fault; the database still enforces them.
+        validate_constraints = False
     try:
-        instance.full_clean(exclude=exclude, validate_unique=False)
+        instance.full_clean(
+            exclude=exclude, validate_unique=False, validate_constraints=validate_constraints
+        )
     except ValidationError as exc:
         raise RuleViolation(errors=exc.message_dict) from exc
 
@@ -116,15 +126,12 @@ def competition_part_save(*, competition: Competition, actor, model, data: dict,
         if field in data:
             setattr(instance, field, data[field])
     _clean(instance, exclude=["competition"])
-    choices = instance.choices if isinstance(instance.choices, list) else []
-    if (
-        model is FormQuestion
-        and instance.kind == FormQuestion.Kind.CHOICE
-        and (len(choices) < 2 or not all(isinstance(c, str) and c.strip() for c in choices))
-    ):
-        raise RuleViolation(
-            errors={"choices": [_("A choice question needs at least two options.")]}
-        )
+    if model is FormQuestion and instance.kind == FormQuestion.Kind.CHOICE:
+        choices = instance.choices if isinstance(instance.choices, list) else []
+        if len(choices) < 2 or not all(isinstance(c, str) and c.strip() for c in choices):
+            raise RuleViolation(
+                errors={"choices": [_("A choice question needs at least two options.")]}
+            )
     instance.save()
     return instance
 
