@@ -27,6 +27,9 @@ def _settings(settings, tmp_path):
     }
     settings.LANGUAGE_CODE = "pl"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from django.core.cache import cache
+
+    cache.clear()  # throttle counters must not leak from one test into the next
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -253,6 +254,9 @@ class ObtainTokenView(APIView):
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
+    # Password guessing against the one endpoint that takes a password.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
 
     def post(self, request):
         payload = TokenRequestSerializer(data=request.data)

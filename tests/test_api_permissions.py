@@ -243,3 +243,23 @@ class TestTokenAuth:
         response = client.get("/api/v1/applications/", HTTP_AUTHORIZATION="Token nonsense")
 
         assert response.status_code == 401
+
+
+def test_token_endpoint_is_throttled(api, settings, owner):
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import ScopedRateThrottle
+
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "token": "3/minute"}
+    original = ScopedRateThrottle.THROTTLE_RATES
+    ScopedRateThrottle.THROTTLE_RATES = rates
+    try:
+        client = api(None)
+        codes = [
+            client.post(
+                "/api/v1/auth/token/", {"email": owner.email, "password": "wrong"}, format="json"
+            ).status_code
+            for _ in range(4)
+        ]
+    finally:
+        ScopedRateThrottle.THROTTLE_RATES = original
+    assert codes == [400, 400, 400, 429]
