@@ -212,7 +212,8 @@ def _budget_problems(application: Application, requested) -> list[Problem]:
         )
     grant = totals["grant"]
     if grant:
-        if totals["own_share_pct"] < competition.own_contribution_min_pct:
+        # Compared unrounded: 24.995% must not pass a 25% rule by rounding.
+        if totals["own"] * HUNDRED < competition.own_contribution_min_pct * grant:
             problems.append(
                 Problem(
                     "budget",
@@ -226,7 +227,7 @@ def _budget_problems(application: Application, requested) -> list[Problem]:
                     },
                 )
             )
-        if totals["own_financial_share_pct"] < competition.own_financial_min_pct:
+        if totals["own_financial"] * HUNDRED < competition.own_financial_min_pct * grant:
             problems.append(
                 Problem(
                     "budget",
@@ -241,7 +242,7 @@ def _budget_problems(application: Application, requested) -> list[Problem]:
                     },
                 )
             )
-        if totals["administrative_share_pct"] > competition.admin_costs_max_pct:
+        if totals["administrative_grant"] * HUNDRED > competition.admin_costs_max_pct * grant:
             problems.append(
                 Problem(
                     "budget",

@@ -23,17 +23,18 @@ def send_notice(*, recipients, template: str, context: dict) -> int:
             email, language = recipient
         else:
             email, language = recipient.email, recipient.language
-        with translation.override(language or settings.LANGUAGE_CODE):
-            ctx = {**context, "site_url": settings.SITE_URL, "recipient": recipient}
-            subject = render_to_string(f"email/{template}.subject.txt", ctx).strip()
-            text = render_to_string(f"email/{template}.txt", ctx)
-            html = render_to_string(f"email/{template}.html", ctx)
-        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [email])
-        message.attach_alternative(html, "text/html")
         try:
+            with translation.override(language or settings.LANGUAGE_CODE):
+                ctx = {**context, "site_url": settings.SITE_URL, "recipient": recipient}
+                subject = render_to_string(f"email/{template}.subject.txt", ctx).strip()
+                text = render_to_string(f"email/{template}.txt", ctx)
+                html = render_to_string(f"email/{template}.html", ctx)
+            message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [email])
+            message.attach_alternative(html, "text/html")
             sent += message.send()
-        except OSError:
-            # Delivery problems must never undo what the user did; the
-            # reminders issue brings the outbox that retries these.
+        except Exception:
+            # This runs after the commit: a delivery or rendering problem must
+            # not turn the user's saved action into an error page. The tests
+            # send every notice, so a broken template shows up there.
             logger.exception("Could not send %s to %s", template, email)
     return sent

@@ -205,3 +205,19 @@ def test_selector_hides_other_groups_and_drafts_from_officials(
         application_detail(official, application.pk)  # a draft is the group's own business
     application_submit(application=application, actor=application.created_by)
     assert application_detail(official, application.pk).pk == application.pk
+
+
+def test_shares_are_compared_unrounded(application):
+    """Own 999.99 of a 4,000.00 grant is 24.99975%: it would show as 25.00%,
+    yet it is below a 25% rule (and 199.99 below the 5% financial rule)."""
+    line = application.budget_lines.get(name="Sadzonki i ziemia")
+    line.own_financial = Decimal("199.99")
+    line.unit_cost = Decimal("3899.99")
+    line.save()
+    fields = {p.field for p in submission_problems(application)}
+    assert {"own_contribution", "own_financial"} <= fields
+    line.own_financial = Decimal("200.00")
+    line.unit_cost = Decimal("3900.00")
+    line.save()
+    fields = {p.field for p in submission_problems(application)}
+    assert not {"own_contribution", "own_financial"} & fields
