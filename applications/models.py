@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from competitions.models import Competition, FormQuestion
+from competitions.models import ChecklistItem, Competition, FormQuestion
 
 from . import permissions
 
@@ -529,3 +529,101 @@ class ApplicationSnapshot(models.Model):
         if self.pk is not None:
             raise ValueError("A submitted version is immutable.")
         super().save(*args, **kwargs)
+
+
+class FormalCheck(models.Model):
+    """One round of the formal check of one submitted version.
+
+    A resubmission after a correction request opens a new round, so the record
+    of what was found wrong in the earlier version is never overwritten.
+    """
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("in progress")
+        ACCEPTED = "accepted", _("formally accepted")
+        CORRECTION_REQUESTED = "correction_requested", _("correction requested")
+        REJECTED = "rejected", _("formally rejected")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="formal_checks"
+    )
+    round = models.PositiveSmallIntegerField(_("round"))
+    snapshot = models.ForeignKey(
+        ApplicationSnapshot,
+        verbose_name=_("checked version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="formal_checks",
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=24, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    comment = models.TextField(_("comment for the applicant"), blank=True, max_length=5000)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # None with a concluded outcome means the system concluded it (an overdue
+    # correction).
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("concluded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("formal check")
+        verbose_name_plural = _("formal checks")
+        ordering = ["application_id", "round"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "round"], name="formal_check_round_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} ({self.round})"
+
+    @property
+    def is_concluded(self) -> bool:
+        return self.outcome != self.Outcome.PENDING
+
+
+class FormalCheckResult(models.Model):
+    """The finding on one checklist item in one round."""
+
+    formal_check = models.ForeignKey(FormalCheck, on_delete=models.CASCADE, related_name="results")
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name=_("requirement"), on_delete=models.PROTECT, related_name="+"
+    )
+    # None: not looked at yet in this round.
+    passed = models.BooleanField(_("met"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("formal check finding")
+        verbose_name_plural = _("formal check findings")
+        ordering = ["item__position", "item_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["formal_check", "item"], name="formal_result_once_per_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.passed}"

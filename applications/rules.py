@@ -41,6 +41,10 @@ def deadline_problem(application: Application, now=None) -> Problem | None:
     competition = application.competition
     now = now or timezone.now()
     if application.status == Application.Status.NEEDS_CORRECTION:
+        if competition.status == competition.Status.CANCELLED:
+            return Problem(
+                "deadline", "correction_deadline", _("The competition was cancelled.")
+            )
         if application.correction_deadline and now >= application.correction_deadline:
             return Problem(
                 "deadline",
