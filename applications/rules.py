@@ -42,9 +42,7 @@ def deadline_problem(application: Application, now=None) -> Problem | None:
     now = now or timezone.now()
     if application.status == Application.Status.NEEDS_CORRECTION:
         if competition.status == competition.Status.CANCELLED:
-            return Problem(
-                "deadline", "correction_deadline", _("The competition was cancelled.")
-            )
+            return Problem("deadline", "correction_deadline", _("The competition was cancelled."))
         if application.correction_deadline and now >= application.correction_deadline:
             return Problem(
                 "deadline",

@@ -1,0 +1,1 @@
+"""Pages of applicant groups and applications."""
