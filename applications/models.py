@@ -3,7 +3,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -172,9 +172,18 @@ class Application(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("number"), max_length=40, blank=True, editable=False)
 
     title = models.CharField(_("project title"), max_length=300, blank=True)
-    summary = models.TextField(_("short summary"), blank=True, max_length=1500)
-    description = models.TextField(_("project description"), blank=True, max_length=20000)
-    target_group = models.TextField(_("target group"), blank=True, max_length=5000)
+    summary = models.TextField(
+        _("short summary"), blank=True, max_length=1500, validators=[MaxLengthValidator(1500)]
+    )
+    description = models.TextField(
+        _("project description"),
+        blank=True,
+        max_length=20000,
+        validators=[MaxLengthValidator(20000)],
+    )
+    target_group = models.TextField(
+        _("target group"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)]
+    )
     target_group_size = models.PositiveIntegerField(
         _("number of participants"),
         null=True,
@@ -407,7 +416,9 @@ class ScheduleItem(ApplicationPart):
         Application, on_delete=models.CASCADE, related_name="schedule_items"
     )
     action = models.CharField(_("action"), max_length=300)
-    description = models.TextField(_("description"), blank=True, max_length=3000)
+    description = models.TextField(
+        _("description"), blank=True, max_length=3000, validators=[MaxLengthValidator(3000)]
+    )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"))
 

@@ -65,7 +65,7 @@ def deadline_problem(application: Application, now=None) -> Problem | None:
 
 def submission_problems(application: Application, *, now=None) -> list[Problem]:
     """Every rule the application breaks now. Expects the parts prefetched
-    (see `selectors.application_for_editing`), so it runs no query per line."""
+    (`selectors.application_parts_prefetch()`), so it runs no query per line."""
     competition = application.competition
     problems: list[Problem] = []
     add = problems.append

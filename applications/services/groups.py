@@ -14,6 +14,7 @@ from core.roles import forget_roles
 from ..models import (
     ApplicantGroup,
     Application,
+    Attachment,
     GroupInvitation,
     GroupMembership,
     InformalGroupMember,
@@ -120,8 +121,14 @@ def group_delete(*, group: ApplicantGroup, actor) -> None:
                 "cannot be deleted."
             )
         )
+    # Drafts were never submitted, so nothing must keep their files.
+    stored = list(
+        Attachment.objects.filter(application__group=group).values_list("file", flat=True)
+    )
     group.applications.all().delete()
     group.delete()
+    storage = Attachment._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in stored])
     forget_roles(actor)
 
 
@@ -193,6 +200,8 @@ def informal_member_add(*, group: ApplicantGroup, actor, data: dict) -> Informal
     allowed, reason = can_manage_group(actor, group)
     if not allowed:
         raise NotPermitted(reason)
+    if group.kind != ApplicantGroup.Kind.INFORMAL:
+        raise RuleViolation(_("Only an informal group lists its members this way."))
     member = InformalGroupMember(
         group=group, **{k: v for k, v in data.items() if k in ("full_name", "city", "is_adult")}
     )

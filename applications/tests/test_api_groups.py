@@ -199,6 +199,10 @@ class TestInformalMembers:
     def test_add_list_remove(self, api, owner, editor, group):
         client = api(owner)
         url = group_url(group, "informal-members/")
+        refused = client.post(url, {"full_name": "Jan Kowalski", "is_adult": True}, format="json")
+        assert refused.status_code == 400  # a registered NGO lists no informal members
+        group.kind, group.krs, group.patron_name = "informal", "", "Fundacja Patron"
+        group.save()
 
         created = client.post(
             url, {"full_name": "Jan Kowalski", "city": "Zalesie", "is_adult": True}, format="json"
