@@ -8,4 +8,8 @@ urlpatterns = [
     path("", include("core.urls")),
     path("competitions/", include("competitions.urls")),
     path("", include("applications.urls")),
+    path("", include("reviews.urls")),
+    path("", include("payouts.urls")),
+    path("", include("worker.urls")),
+    path("", include("worker.exports.urls")),
 ]
