@@ -10,6 +10,4 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("reviews.urls")),
     path("", include("payouts.urls")),
-    path("", include("worker.urls")),
-    path("", include("worker.exports.urls")),
 ]
