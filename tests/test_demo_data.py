@@ -31,7 +31,7 @@ def demo(db, django_capture_on_commit_callbacks):
 
 
 def open_competition() -> Competition:
-    return Competition.objects.get(operator__slug=load_demo.CENTRE_SLUG)
+    return Competition.objects.get(operator__slug=load_demo.CENTRE_SLUG, number_prefix="DL")
 
 
 def applications_of(competition):
@@ -163,3 +163,21 @@ def test_reset_loads_it_afresh(demo):
 
 def test_the_password_is_printed(db):
     assert load_demo.DEMO_PASSWORD in load()
+
+
+def test_the_spring_edition_is_decided_with_grants_and_a_scored_commission(demo):
+    from payouts.models import Grant
+    from reviews.models import CommissionMember, Review
+
+    spring = Competition.objects.get(number_prefix="DLW")
+    assert spring.status == Competition.Status.DECIDED
+    statuses = sorted(spring.applications.values_list("status", flat=True))
+    assert statuses == ["awarded", "awarded", "rejected"]
+    assert Grant.objects.filter(competition=spring).count() == 2
+    members = CommissionMember.objects.filter(competition=spring)
+    assert members.count() == 4 and members.filter(is_chair=True).count() == 1
+    assert not Review.objects.filter(application__competition=spring).exclude(status="submitted")
+    assert (
+        sum(g.amount_awarded for g in Grant.objects.filter(competition=spring))
+        <= spring.budget_total
+    )

@@ -1,5 +1,5 @@
 """Load a small, realistic installation to click through: two operators, their
-officials, future commission members, three applicant groups, a published
+officials, commission members, three applicant groups, a published
 competition with a submitted application and a complete draft, and a second
 competition still in preparation.
 
@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
+from applications.formal import formal_accept, formal_check_save
 from applications.models import (
     ApplicantGroup,
     Application,
@@ -45,8 +46,25 @@ from competitions.models import (
     Operator,
     StaffMembership,
 )
-from competitions.services import competition_create, competition_part_save, competition_publish
+from competitions.services import (
+    competition_close,
+    competition_create,
+    competition_part_save,
+    competition_publish,
+)
 from core.models import AuditEntry, User
+from reviews.models import CommissionMember
+from reviews.services import (
+    assignments_auto,
+    commission_member_add,
+    competition_decide,
+    competition_start_review,
+    decisions_from_proposal,
+    declaration_sign,
+    recommendations_from_proposal,
+    review_submit,
+    scoring_close,
+)
 
 # Published in the README: these accounts exist only in demo installations.
 DEMO_PASSWORD = "demo-grantownik"  # noqa: S105
@@ -81,17 +99,17 @@ NGO_REPRESENTATIVES = (
     Person(
         "jan.lewandowski@example.org",
         "Jan Lewandowski",
-        "NGO representative (Stowarzyszenie Razem dla Zielonek), future commission member",
+        "NGO representative (Stowarzyszenie Razem dla Zielonek), chair of the spring edition's commission",
     ),
     Person(
         "ewa.dabrowska@example.org",
         "Ewa Dąbrowska",
-        "NGO representative (Fundacja Otwarte Drzwi), future commission member",
+        "NGO representative (Fundacja Otwarte Drzwi), commission member",
     ),
     Person(
         "piotr.kaminski@example.org",
         "Piotr Kamiński",
-        "NGO representative (UKS Orlik Zielonki), future commission member",
+        "NGO representative (UKS Orlik Zielonki), commission member",
     ),
 )
 NGO_OWNER = Person(
@@ -183,6 +201,25 @@ najmniej 60% punktów.
 """
 
 
+def _purge(queryset, depth: int = 0) -> None:
+    """Delete the rows and, first, whatever protects them from deletion (the
+    reviews, decisions and grants of a demo application). Records of public
+    money are protected on purpose; only the demo's own are swept away here."""
+    while True:
+        try:
+            with transaction.atomic():
+                queryset.delete()
+            return
+        except ProtectedError as exc:
+            if depth > 8:
+                raise
+            by_model: dict[type, list[int]] = {}
+            for blocker in exc.protected_objects:
+                by_model.setdefault(type(blocker), []).append(blocker.pk)
+            for model, pks in by_model.items():
+                _purge(model._default_manager.filter(pk__in=pks), depth + 1)
+
+
 def _deadline(days_ahead: int) -> datetime:
     """Submissions close at 16:00 Warsaw time, `days_ahead` days from today."""
     day = timezone.localdate() + timedelta(days=days_ahead)
@@ -235,11 +272,15 @@ class Command(BaseCommand):
                     content_type__model=model._meta.model_name,
                     object_id__in=list(queryset.values_list("pk", flat=True)),
                 ).delete()
-            applications.delete()
-            competitions.delete()
-            ApplicantGroup.objects.filter(pk__in=list(groups.values_list("pk", flat=True))).delete()
-            operators.delete()
-            users.delete()
+            group_ids = list(groups.values_list("pk", flat=True))
+            for queryset in (
+                applications,
+                competitions,
+                ApplicantGroup.objects.filter(pk__in=group_ids),
+                operators,
+                users,
+            ):
+                _purge(queryset)
         except ProtectedError as exc:
             raise CommandError(
                 "The demo data is referenced by other records and cannot be removed alone; "
@@ -317,6 +358,16 @@ class Command(BaseCommand):
         self._complete_application(
             competition, association, association_owner, ASSOCIATION_PROJECT, ASSOCIATION_ANSWERS
         )
+        self._decided_competition(
+            centre,
+            coordinator,
+            officer,
+            [
+                (ngo, ngo_owner, NGO_PROJECT, NGO_ANSWERS),
+                (association, association_owner, ASSOCIATION_PROJECT, ASSOCIATION_ANSWERS),
+                (informal, informal_owner, INFORMAL_PROJECT, NGO_ANSWERS),
+            ],
+        )
         started = application_create(competition=competition, group=informal, actor=informal_owner)
         application_update(
             application=started,
@@ -341,7 +392,9 @@ class Command(BaseCommand):
         group.permissions.set(Permission.objects.filter(manage | read | people))
         return group
 
-    def _open_competition(self, operator: Operator, official: User) -> Competition:
+    def _open_competition(
+        self, operator: Operator, official: User, *, title: str = "", prefix: str = "DL"
+    ) -> Competition:
         deadline = _deadline(30)
         start = timezone.localdate(deadline) + timedelta(days=45)
         end = start + timedelta(days=240)
@@ -349,9 +402,9 @@ class Command(BaseCommand):
             operator=operator,
             actor=official,
             data={
-                "title": f"Działaj Lokalnie {start.year}",
+                "title": title or f"Działaj Lokalnie {start.year}",
                 "kind": Competition.Kind.REGRANTING,
-                "number_prefix": "DL",
+                "number_prefix": prefix,
                 "year": start.year,
                 "summary": (
                     "Konkurs grantowy programu Działaj Lokalnie dla organizacji i grup "
@@ -406,6 +459,89 @@ class Command(BaseCommand):
                 data={**question, "position": position},
             )
         return competition_publish(competition=competition, actor=official)
+
+    def _decided_competition(self, operator, coordinator, officer, applicants) -> Competition:
+        """The spring edition, taken all the way to a decision through the same
+        services people use: commission, declarations, automatic assignment,
+        scores, the funding line, the recommendation and the decision, which
+        opens the grants. Only the passing of time is simulated: submissions
+        are made while the edition is open, then its deadline is moved to this
+        morning, as the calendar would have done."""
+        competition = self._open_competition(
+            operator, coordinator, title="Działaj Lokalnie – edycja wiosenna", prefix="DLW"
+        )
+        representatives = list(
+            User.objects.filter(email__in=[p.email for p in NGO_REPRESENTATIVES]).order_by("pk")
+        )
+        commission_member_add(
+            competition=competition,
+            actor=coordinator,
+            user=officer,
+            affiliation=CommissionMember.Affiliation.OFFICIAL,
+        )
+        for position, person in enumerate(representatives):
+            commission_member_add(
+                competition=competition,
+                actor=coordinator,
+                user=person,
+                affiliation=CommissionMember.Affiliation.NGO_REPRESENTATIVE,
+                is_chair=position == 0,
+            )
+        submitted = []
+        for group, owner, project, answers in applicants:
+            spring = {
+                **project,
+                "fields": {**project["fields"], "title": SPRING_TITLES[group.name]},
+            }
+            application = self._complete_application(competition, group, owner, spring, answers)
+            submitted.append(application_submit(application=application, actor=owner))
+
+        Competition.objects.filter(pk=competition.pk).update(
+            submission_deadline=timezone.now() - timedelta(hours=3)
+        )
+        competition.refresh_from_db()
+        competition_close(competition=competition, actor=None)
+        items = list(competition.checklist_items.all())
+        for application in submitted:
+            formal_check_save(
+                application=application,
+                actor=officer,
+                results=[{"item": item.pk, "passed": True, "comment": ""} for item in items],
+            )
+            formal_accept(application=application, actor=officer)
+        for user in [officer, *representatives]:
+            declaration_sign(competition=competition, actor=user)
+        competition_start_review(competition=competition, actor=coordinator)
+        criteria = list(competition.criteria.all())
+        # Share of each criterion's maximum the reviewers give, by application:
+        # the first clearly funded, the second above the threshold, the third below it.
+        shares = {submitted[0].pk: (90, 80), submitted[1].pk: (75, 65), submitted[2].pk: (55, 50)}
+        given: dict[int, int] = {}
+        for review in assignments_auto(competition=competition, actor=coordinator):
+            turn = given.get(review.application_id, 0)
+            given[review.application_id] = turn + 1
+            share = Decimal(shares[review.application_id][turn % 2]) / 100
+            review_submit(
+                review=review,
+                actor=review.member.user,
+                scores=[
+                    {
+                        "criterion": c.pk,
+                        "points": (c.max_points * share).quantize(Decimal("1")),
+                        "comment": "Ocena zgodna z kartą oceny.",
+                    }
+                    for c in criteria
+                ],
+                comment="Projekt oceniony według kryteriów konkursu.",
+            )
+        scoring_close(competition=competition, actor=coordinator)
+        recommendations_from_proposal(competition=competition, actor=representatives[0])
+        decisions_from_proposal(competition=competition, actor=coordinator)
+        return competition_decide(
+            competition=competition,
+            actor=coordinator,
+            comment="Uchwała Zarządu Fundacji nr 7/2026 w sprawie przyznania grantów.",
+        )
 
     def _draft_competition(self, operator: Operator, official: User) -> Competition:
         deadline = _deadline(75)
@@ -811,4 +947,22 @@ ASSOCIATION_ANSWERS = {
     Q_THEME: "Integracja sąsiedzka",
     Q_VOLUNTEERS: 8,
     Q_BEFORE: False,
+}
+
+# The informal group's project in the spring edition: a smaller version of the
+# park classroom, run by the seniors.
+INFORMAL_PROJECT = {
+    **NGO_PROJECT,
+    "fields": {
+        **NGO_PROJECT["fields"],
+        "summary": (
+            "Seniorzy z Zielonek razem z wnukami sadzą zioła i krzewy owocowe przy "
+            "bibliotece i prowadzą tam spotkania o ogrodnictwie."
+        ),
+    },
+}
+SPRING_TITLES = {
+    NGO["name"]: "Wiosenne porządki w Parku Zielonka",
+    ASSOCIATION["name"]: "Podwórkowe kino letnie na Ogrodowej",
+    INFORMAL["name"]: "Ogródek ziołowy przy bibliotece",
 }
