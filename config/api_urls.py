@@ -28,6 +28,7 @@ from competitions.api import (
     PublicCompetitionViewSet,
 )
 from core.api import ObtainTokenView
+from payouts.api import GrantViewSet, PaymentViewSet, ReportAttachmentViewSet, ReportViewSet
 
 REDOC_PAGE = """<!DOCTYPE html>
 <html>
@@ -116,6 +117,14 @@ router.register(
     r"applications/(?P<application_pk>[0-9]+)/snapshots",
     SnapshotViewSet,
     basename="application-snapshots",
+)
+router.register("grants", GrantViewSet, basename="grant")
+router.register("payments", PaymentViewSet, basename="payment")
+router.register("reports", ReportViewSet, basename="report")
+router.register(
+    r"reports/(?P<report_pk>[0-9]+)/attachments",
+    ReportAttachmentViewSet,
+    basename="report-attachments",
 )
 
 urlpatterns = [
