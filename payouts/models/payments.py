@@ -67,10 +67,16 @@ class Payment(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.grant} / {self.order}"
 
+    def grant_is_payable(self) -> bool:
+        # Offered only while the grant may be paid. The services give the
+        # reason when it may not; the runner itself does not check conditions.
+        return self.grant.status in Grant.PAYABLE
+
     @transition(
         field=status,
         source=Status.SCHEDULED,
         target=Status.APPROVED,
+        conditions=[grant_is_payable],
         permission=permissions.may_manage_payment,
         custom={"label": _("Approve for payment")},
     )
@@ -81,6 +87,7 @@ class Payment(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.APPROVED,
         target=Status.PAID,
+        conditions=[grant_is_payable],
         permission=permissions.may_manage_payment,
         custom={"label": _("Record the payment")},
     )
