@@ -65,9 +65,28 @@ def application_detail(user, pk) -> Application:
     )
 
 
+# Rows of the operator's and the commission's own work on an application: a
+# formal check still being drafted, the commission's recommendation (recorded
+# by the chair, a reviewer) and a decision not applied yet. The applicant
+# learns the outcomes from the transitions that follow them.
+INTERNAL_HISTORY = ("formal_check_save", "recommendation_record", "decision_record")
+
+
 def application_history(application: Application) -> QuerySet[AuditEntry]:
+    """The whole audit trail, internal rows included: for officials' tools and
+    tests. What a user is shown goes through `application_history_for`."""
     from django.contrib.contenttypes.models import ContentType
 
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Application), object_id=application.pk
     ).select_related("actor")
+
+
+def application_history_for(user, application: Application) -> QuerySet[AuditEntry]:
+    """The history as this user may see it: anyone but an official of the
+    competition's operator is spared the internal rows, whose actors would
+    name commission members to the applicant."""
+    entries = application_history(application)
+    if not roles_for(user).is_official_of(application.competition.operator_id):
+        entries = entries.exclude(transition__in=INTERNAL_HISTORY)
+    return entries

@@ -9,6 +9,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from core.api import ApiViewMixin, ModelSerializer, StateSerializerMixin, TransitionsMixin
+from reviews.api.competitions import REVIEW_TRANSITION_INPUTS, REVIEW_TRANSITIONS
 
 from . import selectors, services
 from .models import ChecklistItem, Competition, Criterion, FormQuestion, Operator
@@ -229,7 +230,13 @@ class CompetitionViewSet(
     lookup_value_regex = "[0-9]+"
     filterset_class = CompetitionFilter
     ordering_fields = ["submission_deadline", "title", "created_at"]
-    transition_services = {"publish": _publish, "close": _close, "cancel": _cancel}
+    transition_services = {
+        "publish": _publish,
+        "close": _close,
+        "cancel": _cancel,
+        **REVIEW_TRANSITIONS,
+    }
+    transition_input_serializers = REVIEW_TRANSITION_INPUTS
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

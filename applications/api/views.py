@@ -29,6 +29,7 @@ from ..models import (
     ScheduleItem,
 )
 from ..rules import budget_totals, submission_problems
+from .formal import FORMAL_TRANSITION_INPUTS, FORMAL_TRANSITIONS
 from .serializers import (
     ApplicationCreateSerializer,
     ApplicationDetailSerializer,
@@ -104,7 +105,13 @@ class ApplicationViewSet(
     lookup_value_regex = "[0-9]+"
     filterset_class = ApplicationFilter
     ordering_fields = ["updated_at", "created_at", "submitted_at", "number", "title"]
-    transition_services = {"submit": _submit, "resubmit": _submit, "withdraw": _withdraw}
+    transition_services = {
+        "submit": _submit,
+        "resubmit": _submit,
+        "withdraw": _withdraw,
+        **FORMAL_TRANSITIONS,
+    }
+    transition_input_serializers = FORMAL_TRANSITION_INPUTS
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -166,7 +173,9 @@ class ApplicationViewSet(
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         application = self.get_object()
-        entries = self.paginate_queryset(selectors.application_history(application))
+        entries = self.paginate_queryset(
+            selectors.application_history_for(request.user, application)
+        )
         return self.get_paginated_response(HistoryEntrySerializer(entries, many=True).data)
 
     @extend_schema(responses=OpenApiTypes.OBJECT, description="Answers as {question id: value}.")

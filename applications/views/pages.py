@@ -20,7 +20,12 @@ from .. import services
 from ..forms import WithdrawForm
 from ..models import Application
 from ..rules import Problem, submission_problems
-from ..selectors import application_detail, application_history, applications_visible_to, groups_of
+from ..selectors import (
+    application_detail,
+    application_history_for,
+    applications_visible_to,
+    groups_of,
+)
 from .common import require_applicant
 from .editor import SECTIONS
 
@@ -89,7 +94,7 @@ def application_start(request, competition_pk):
     )
 
 
-def _history_rows(application) -> list[dict]:
+def _history_rows(application, viewer) -> list[dict]:
     labels = dict(Application.Status.choices)
     return [
         {
@@ -99,7 +104,7 @@ def _history_rows(application) -> list[dict]:
             "to": labels.get(entry.to_state, entry.to_state),
             "comment": entry.comment,
         }
-        for entry in application_history(application)
+        for entry in application_history_for(viewer, application)
     ]
 
 
@@ -119,7 +124,7 @@ def application_view(request, pk):
             "application": application,
             "snapshot": snapshot,
             "content": content,
-            "history": _history_rows(application),
+            "history": _history_rows(application, request.user),
             "can_edit": is_member and application.is_editable,
             "can_submit": bool(SUBMITTING & set(transitions)),
             "can_withdraw": "withdraw" in transitions,
