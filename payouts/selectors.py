@@ -6,7 +6,18 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import (
+    BooleanField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -248,3 +259,23 @@ def reports_overdue(today: date | None = None) -> QuerySet[Report]:
     return Report.objects.filter(status__in=Report.EDITABLE, due_date__lt=today).select_related(
         "grant", "grant__group"
     )
+
+
+_REPORT_SENT = (Report.Status.SUBMITTED, Report.Status.ACCEPTED)
+_CONTRACT_RUNS = (Grant.Status.SIGNED, Grant.Status.IN_PROGRESS, Grant.Status.REPORTING)
+_FINAL_REPORT_EXPECTED = (Grant.Status.IN_PROGRESS, Grant.Status.REPORTING)
+
+
+def with_report_overdue(grants: QuerySet[Grant]) -> QuerySet[Grant]:
+    """`report_overdue` on each grant, as of today in Warsaw, in the same query."""
+    today = timezone.localdate()
+    late_draft = Exists(
+        Report.objects.filter(grant=OuterRef("pk"), status__in=Report.EDITABLE, due_date__lt=today)
+    )
+    final_sent = Exists(
+        Report.objects.filter(grant=OuterRef("pk"), kind=Report.Kind.FINAL, status__in=_REPORT_SENT)
+    )
+    overdue = (Q(status__in=_CONTRACT_RUNS) & Q(late_draft)) | (
+        Q(status__in=_FINAL_REPORT_EXPECTED, final_report_due__lt=today) & ~Q(final_sent)
+    )
+    return grants.annotate(report_overdue=ExpressionWrapper(overdue, output_field=BooleanField()))

@@ -227,7 +227,7 @@ def test_an_official_sees_only_their_operators_competitions_and_no_drafts(demo, 
     coordinator = User.objects.get(email=load_demo.OFFICIAL_ADMIN.email)
     client.force_login(coordinator)
     other = Competition.objects.get(operator__slug=load_demo.CITY_SLUG)
-    own = Competition.objects.get(operator__slug=load_demo.CENTRE_SLUG)
+    own = Competition.objects.get(operator__slug=load_demo.CENTRE_SLUG, number_prefix="DL")
 
     competitions = client.get(url(Competition, "changelist"))
     applications = client.get(url(Application, "changelist"))

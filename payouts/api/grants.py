@@ -5,9 +5,8 @@ the transitions sign / decline / start / start_reporting / settle / close /
 terminate."""
 
 import django_filters
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,7 +29,7 @@ from core.errors import WrongState
 
 from .. import selectors, services
 from ..contracts import DOCX_MIME, contract_filename, render_contract_docx, render_contract_html
-from ..models import Grant, Report
+from ..models import Grant
 from .inputs import (
     ApproveOverInputSerializer,
     BudgetUpdateSerializer,
@@ -47,31 +46,12 @@ from .serializers import (
     SettlementViewSerializer,
 )
 
+
 # A grant whose report is late: while the contract runs, a partial or final
 # report still being drafted (or returned) past its due day, or a final
 # report not submitted by the day it was due although nobody opened it (it is
 # created only on first use). Once a grant is settled, terminated or closed,
 # a report left unsubmitted is no longer awaited.
-_REPORT_SENT = (Report.Status.SUBMITTED, Report.Status.ACCEPTED)
-_CONTRACT_RUNS = (Grant.Status.SIGNED, Grant.Status.IN_PROGRESS, Grant.Status.REPORTING)
-_FINAL_REPORT_EXPECTED = (Grant.Status.IN_PROGRESS, Grant.Status.REPORTING)
-
-
-def with_report_overdue(grants: QuerySet[Grant]) -> QuerySet[Grant]:
-    """`report_overdue` on each grant, as of today in Warsaw, in the same query."""
-    today = timezone.localdate()
-    late_draft = Exists(
-        Report.objects.filter(grant=OuterRef("pk"), status__in=Report.EDITABLE, due_date__lt=today)
-    )
-    final_sent = Exists(
-        Report.objects.filter(grant=OuterRef("pk"), kind=Report.Kind.FINAL, status__in=_REPORT_SENT)
-    )
-    overdue = (Q(status__in=_CONTRACT_RUNS) & Q(late_draft)) | (
-        Q(status__in=_FINAL_REPORT_EXPECTED, final_report_due__lt=today) & ~Q(final_sent)
-    )
-    return grants.annotate(report_overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
-
-
 class GrantFilter(django_filters.FilterSet):
     competition = django_filters.NumberFilter(field_name="competition_id")
     group = django_filters.NumberFilter(field_name="group_id")
@@ -193,7 +173,7 @@ class GrantViewSet(
         return self._grants(with_parts=self.action in DETAIL_ACTIONS)
 
     def _grants(self, *, with_parts: bool) -> QuerySet[Grant]:
-        grants = with_report_overdue(selectors.grants_visible_to(self.request.user))
+        grants = selectors.with_report_overdue(selectors.grants_visible_to(self.request.user))
         if with_parts:
             grants = grants.prefetch_related(*selectors.grant_parts_prefetch())
         return grants

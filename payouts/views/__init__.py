@@ -1,0 +1,1 @@
+"""Pages of grants, contracts, tranches, reports and settlement."""
