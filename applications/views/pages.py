@@ -128,6 +128,10 @@ def application_view(request, pk):
             "can_edit": is_member and application.is_editable,
             "can_submit": bool(SUBMITTING & set(transitions)),
             "can_withdraw": "withdraw" in transitions,
+            "is_member": is_member,
+            "is_official": roles_for(request.user).is_official_of(
+                application.competition.operator_id
+            ),
         },
     )
 
