@@ -207,12 +207,11 @@ def _findings_payload(results: Iterable[FormalCheckResult]) -> list[dict]:
 
 def _notify_group(application: Application, template: str, context: dict) -> None:
     recipients = list(application.group.members.filter(is_active=True))
-    transaction.on_commit(
-        lambda: send_notice(
-            recipients=recipients,
-            template=template,
-            context={"application": application, **context},
-        )
+    # Written to the outbox in this transaction: it commits with the change.
+    send_notice(
+        recipients=recipients,
+        template=template,
+        context={"application": application, **context},
     )
 
 

@@ -134,4 +134,5 @@ urlpatterns = [
     path("docs/", OfflineSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", OfflineRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("v1/", include("reviews.api")),
+    path("v1/", include("worker.exports.api")),
 ]

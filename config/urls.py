@@ -10,4 +10,6 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("reviews.urls")),
     path("", include("payouts.urls")),
+    path("", include("worker.urls")),
+    path("", include("worker.exports.urls")),
 ]

@@ -1,40 +1,36 @@
 """E-mail notices, rendered in each recipient's own language.
 
-Callers schedule `send_notice` with `transaction.on_commit`, so nothing is
-mailed for a change that rolled back.
+`send_notice` does not talk to a mail server: it writes each recipient's
+rendered message to the outbox (and the in-app notice for each user) in the
+current transaction, and the messages are sent by a worker after the commit
+(see `worker.outbox`). So a change that rolls back mails nothing, and a change
+that committed is mailed even if the broker or the mail server is down at the
+time: the outbox scan sends it when they are back.
+
+It may be called inside the caller's transaction (the safest: the notice is
+written together with the change) or from `transaction.on_commit`.
 """
 
-import logging
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.utils import translation
+def send_notice(
+    *, recipients, template: str, context: dict, optional: bool = False, link: str = ""
+) -> int:
+    """Queue `email/<template>.{subject.txt,txt,html}` for each recipient (users,
+    or (email, language) pairs). Returns how many e-mails were queued.
 
-logger = logging.getLogger(__name__)
+    `optional` marks a reminder: people who turned reminder e-mails off get it
+    in the app only. Everything else (decisions, correction requests,
+    rejections, contract and refund notices) is always e-mailed. `link` is
+    where the in-app notice points.
+    """
+    from worker.outbox import queue_notice
 
-
-def send_notice(*, recipients, template: str, context: dict) -> int:
-    """Send `core/templates/email/<template>.{subject.txt,txt,html}` to each
-    recipient (users, or (email, language) pairs). Returns how many went out."""
-    sent = 0
-    for recipient in recipients:
-        if isinstance(recipient, tuple):
-            email, language = recipient
-        else:
-            email, language = recipient.email, recipient.language
-        try:
-            with translation.override(language or settings.LANGUAGE_CODE):
-                ctx = {**context, "site_url": settings.SITE_URL, "recipient": recipient}
-                subject = render_to_string(f"email/{template}.subject.txt", ctx).strip()
-                text = render_to_string(f"email/{template}.txt", ctx)
-                html = render_to_string(f"email/{template}.html", ctx)
-            message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [email])
-            message.attach_alternative(html, "text/html")
-            sent += message.send()
-        except Exception:
-            # This runs after the commit: a delivery or rendering problem must
-            # not turn the user's saved action into an error page. The tests
-            # send every notice, so a broken template shows up there.
-            logger.exception("Could not send %s to %s", template, email)
-    return sent
+    return len(
+        queue_notice(
+            recipients=recipients,
+            template=template,
+            context=context,
+            optional=optional,
+            link=link,
+        )
+    )

@@ -12,6 +12,7 @@ without a submitted review) is rejected.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 ZERO = Decimal("0.00")
 
@@ -48,8 +49,14 @@ class FundingProposal:
     def remaining(self) -> Decimal:
         return self.budget - self.allocated
 
+    @cached_property
+    def _by_application(self) -> dict[int, ProposalLine]:
+        return {line.application_id: line for line in self.lines}
+
     def outcome_of(self, application_id: int) -> ProposalLine | None:
-        return next((ln for ln in self.lines if ln.application_id == application_id), None)
+        # A lookup per application of the sheet: a scan here made the decision
+        # sheet quadratic in the number of applications.
+        return self._by_application.get(application_id)
 
 
 def funding_line(

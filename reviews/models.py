@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from applications.models import Application
@@ -188,10 +189,12 @@ class Review(ConcurrentTransitionMixin, models.Model):
     """One member's assignment to one application, and their scoring of it."""
 
     class Status(models.TextChoices):
-        ASSIGNED = "assigned", _("assigned")
-        IN_PROGRESS = "in_progress", _("being scored")
-        SUBMITTED = "submitted", _("submitted")
-        RECUSED = "recused", _("recused")
+        # "Ocena" is feminine in Polish: the labels have their own context so
+        # they do not share the application's masculine forms.
+        ASSIGNED = "assigned", pgettext_lazy("review status", "assigned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("review status", "being scored")
+        SUBMITTED = "submitted", pgettext_lazy("review status", "submitted")
+        RECUSED = "recused", pgettext_lazy("review status", "recused")
 
     ACTIVE = (Status.ASSIGNED, Status.IN_PROGRESS, Status.SUBMITTED)
     OPEN = (Status.ASSIGNED, Status.IN_PROGRESS)

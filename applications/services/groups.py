@@ -149,12 +149,11 @@ def group_invite(*, group: ApplicantGroup, actor, email: str, role: str) -> Grou
     )
     clean_or_raise(invitation, exclude=["token"])
     invitation.save()
-    transaction.on_commit(
-        lambda: send_notice(
-            recipients=[(invitation.email, actor.language)],
-            template="group_invitation",
-            context={"invitation": invitation},
-        )
+    # Written to the outbox in this transaction: it commits with the change.
+    send_notice(
+        recipients=[(invitation.email, actor.language)],
+        template="group_invitation",
+        context={"invitation": invitation},
     )
     return invitation
 

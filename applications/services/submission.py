@@ -157,12 +157,11 @@ def application_submit(*, application: Application, actor) -> Application:
             data=snapshot_data(application),
         )
         recipients = list(application.group.members.filter(is_active=True))
-        transaction.on_commit(
-            lambda: send_notice(
-                recipients=recipients,
-                template="application_submitted",
-                context={"application": application},
-            )
+        # Written to the outbox in this transaction: it commits with the change.
+        send_notice(
+            recipients=recipients,
+            template="application_submitted",
+            context={"application": application},
         )
     return application
 

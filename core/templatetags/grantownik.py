@@ -103,3 +103,10 @@ def widget(bound_field, **extra):
 @register.simple_tag
 def user_roles(user):
     return roles_for(user)
+
+
+@register.simple_tag
+def unread_notices(user) -> int:
+    from worker.selectors import unread_notice_count
+
+    return unread_notice_count(user) if user.is_authenticated else 0

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from applications.models import MONEY, Indicator
@@ -23,10 +24,12 @@ class Report(ConcurrentTransitionMixin, models.Model):
         FINAL = "final", _("final report")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        SUBMITTED = "submitted", _("submitted")
-        ACCEPTED = "accepted", _("accepted")
-        RETURNED = "returned", _("returned for changes")
+        # "Sprawozdanie" is neuter in Polish: the labels have their own context
+        # so they do not share the application's masculine forms.
+        DRAFT = "draft", pgettext_lazy("report status", "draft")
+        SUBMITTED = "submitted", pgettext_lazy("report status", "submitted")
+        ACCEPTED = "accepted", pgettext_lazy("report status", "accepted")
+        RETURNED = "returned", pgettext_lazy("report status", "returned for changes")
 
     EDITABLE = (Status.DRAFT, Status.RETURNED)
 

@@ -2,11 +2,10 @@
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -160,9 +159,8 @@ def official_recipients(grant: Grant) -> list[User]:
 
 
 def notify_on_commit(recipients, template: str, **context) -> None:
-    """Mail after the transaction commits, so nothing goes out for a change
-    that rolled back. Recipients are read now, inside the transaction."""
+    """Queue the mail in the outbox inside this transaction: it commits with
+    the change, goes out after the commit, and never for a change that rolled
+    back."""
     if recipients:
-        transaction.on_commit(
-            partial(send_notice, recipients=list(recipients), template=template, context=context)
-        )
+        send_notice(recipients=list(recipients), template=template, context=context)

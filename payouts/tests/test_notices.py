@@ -19,15 +19,19 @@ TEMPLATES = sorted(
 
 @pytest.mark.parametrize("language", ["pl", "en"])
 @pytest.mark.parametrize("template", TEMPLATES)
-def test_notice_renders(running, owner, official, template, language):
+def test_notice_renders(
+    running, owner, official, template, language, django_capture_on_commit_callbacks
+):
     payment = pf.pay(running.payments.get(order=1), official)
     report = report_request(grant=running, actor=official, due_date=timezone.localdate())
     mail.outbox.clear()
-    sent = send_notice(
-        recipients=[(owner.email, language)],
-        template=template,
-        context={"grant": running, "report": report, "payment": payment},
-    )
+    # send_notice queues the mail; it goes out once the transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = send_notice(
+            recipients=[(owner.email, language)],
+            template=template,
+            context={"grant": running, "report": report, "payment": payment},
+        )
     assert sent == 1
     message = mail.outbox[0]
     assert message.subject.strip()

@@ -101,7 +101,8 @@ def _notify_reviewers(reviews: list[Review]) -> None:
                 context={"member": member, "count": len(assigned)},
             )
 
-    transaction.on_commit(send)
+    # Written to the outbox in this transaction: it commits with the change.
+    send()
 
 
 def _create_review(application_id: int, member: CommissionMember, *, actor, payload=None):

@@ -117,11 +117,8 @@ def commission_member_add(
         },
     )
     forget_roles(user)
-    transaction.on_commit(
-        lambda: send_notice(
-            recipients=[user], template="commission_appointed", context={"member": member}
-        )
-    )
+    # Written to the outbox in this transaction: it commits with the change.
+    send_notice(recipients=[user], template="commission_appointed", context={"member": member})
     return member
 
 

@@ -357,5 +357,6 @@ def competition_decide(*, competition: Competition, actor, comment: str = "") ->
                 context={"application": application, "decision": decision},
             )
 
-    transaction.on_commit(send)
+    # Written to the outbox in this transaction: it commits with the change.
+    send()
     return competition

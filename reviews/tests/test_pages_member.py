@@ -228,7 +228,7 @@ class TestScoring:
         assert "<form" not in text.split("Twoje oceny", 1)[1]
         # A post to the locked review changes nothing.
         refused = member_client.post(url, _scores(review, "1", "1"), follow=True)
-        assert "Ta ocena ma status „złożony”" in refused.content.decode()
+        assert "Ta ocena ma status „złożona”" in refused.content.decode()
         assert sorted(review.scores.values_list("points", flat=True)) == [
             Decimal("18.00"),
             Decimal("30.00"),

@@ -189,7 +189,7 @@ class TestProgressAndClosing:
         rf.ReviewFactory(application=in_review[0], member=second_member)
         text = official_client.get(reverse("review-progress", args=[reviewing.pk])).content.decode()
         assert "Nina Organizacja" in text
-        assert "Złożony" in text
+        assert "Złożona" in text
         assert "Przydzielona" in text
         for secret in ("13,37", "13.37", "28,91", "42,28", "Tajny komentarz"):
             assert secret not in text
