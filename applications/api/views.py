@@ -2,7 +2,6 @@
 blocking problems, history, submitted versions and the transitions."""
 
 import django_filters
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -18,6 +17,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api import ApiViewMixin, TransitionsMixin
+from core.files import private_file_response
 
 from .. import selectors, services
 from ..models import (
@@ -349,19 +349,9 @@ class AttachmentViewSet(
     @action(detail=True, methods=["get"])
     def download(self, request, application_pk=None, pk=None):
         attachment = self.get_object()
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as exc:
-            raise exceptions.NotFound(_("The file is missing from the storage.")) from exc
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
+        return private_file_response(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 @extend_schema(parameters=[APPLICATION_PK], tags=["applications"])

@@ -10,7 +10,7 @@ JavaScript.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from competitions.models import FormQuestion
 from core.errors import NotPermitted, RuleViolation, WrongState
+from core.files import private_file_response
 from core.views import apply_domain_errors, login_required
 
 from .. import services
@@ -455,15 +456,6 @@ def attachment_download(request, pk, attachment_pk):
     attachment = next((a for a in application.attachments.all() if a.pk == attachment_pk), None)
     if attachment is None:
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return private_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

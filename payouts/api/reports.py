@@ -3,7 +3,6 @@ report opened by the grantee, the draft saved in parts, its files, the
 transitions submit / resubmit / accept / return_for_changes, and the history."""
 
 import django_filters
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 from drf_spectacular.types import OpenApiTypes
@@ -21,6 +20,7 @@ from rest_framework.response import Response
 
 from core.api import ApiViewMixin, TransitionsMixin
 from core.errors import WrongState
+from core.files import private_file_response
 
 from .. import selectors, services
 from ..models import Report, ReportAttachment
@@ -271,16 +271,6 @@ class ReportAttachmentViewSet(
         attachment = selectors.report_attachment_for_download(request.user, pk)
         if attachment.report_id != self.report().pk:
             raise exceptions.NotFound(_("Not found."))
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as exc:
-            raise exceptions.NotFound(_("The file is missing from the storage.")) from exc
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
+        return private_file_response(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response

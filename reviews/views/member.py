@@ -11,7 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from applications.views.common import fragment
 from competitions.models import Competition
 from competitions.selectors import competitions_managed_by
 from core.errors import NotPermitted, RuleViolation, WrongState
+from core.files import private_file_response
 from core.roles import roles_for
 from core.views import apply_domain_errors, login_required
 
@@ -391,18 +392,9 @@ def member_attachment(request, pk, attachment_pk):
     attachment = next((a for a in application.attachments.all() if a.pk == attachment_pk), None)
     if attachment is None:
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return private_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # After scoring closes.

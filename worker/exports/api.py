@@ -8,7 +8,6 @@
   anybody, filterable by `?competition=<id>`.
 """
 
-from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from core.api import Conflict
+from core.files import private_file_response
 
 from . import public, selectors
 from .builders import XLSX_MIME
@@ -125,15 +125,7 @@ class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             raise Conflict(detail={"non_field_errors": [job.error or _("The export failed.")]})
         if not job.is_available():
             raise Gone()
-        try:
-            handle = job.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        response = FileResponse(
-            handle, as_attachment=True, filename=job.filename, content_type=XLSX_MIME
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file_response(job.file, filename=job.filename, content_type=XLSX_MIME)
 
 
 class PublicApplicantSerializer(serializers.Serializer):

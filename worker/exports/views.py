@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from competitions.models import Competition
 from core.errors import DomainError
+from core.files import private_file_response
 from core.roles import roles_for
 from core.views import login_required
 from reviews.selectors import DECIDED_STATES
@@ -160,13 +161,7 @@ def export_download(request, pk):
         return HttpResponse(_("The export failed."), status=409)
     if not job.is_available():
         return HttpResponse(_("This file has expired."), status=410)
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return _private(
-        FileResponse(handle, as_attachment=True, filename=job.filename, content_type=XLSX_MIME)
-    )
+    return private_file_response(job.file, filename=job.filename, content_type=XLSX_MIME)
 
 
 # The minutes.
