@@ -199,6 +199,12 @@ def _close(competition, actor, data):
     )
 
 
+def _archive(competition, actor, data):
+    return services.competition_archive(
+        competition=competition, actor=actor, comment=data.get("comment", "")
+    )
+
+
 def _cancel(competition, actor, data):
     return services.competition_cancel(
         competition=competition, actor=actor, comment=data.get("comment", "")
@@ -234,6 +240,7 @@ class CompetitionViewSet(
         "publish": _publish,
         "close": _close,
         "cancel": _cancel,
+        "archive": _archive,
         **REVIEW_TRANSITIONS,
     }
     transition_input_serializers = REVIEW_TRANSITION_INPUTS

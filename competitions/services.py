@@ -200,3 +200,19 @@ def competition_cancel(*, competition: Competition, actor, comment: str = "") ->
     if not comment.strip():
         raise RuleViolation(errors={"comment": [_("Give the reason for cancelling.")]})
     return perform_transition(competition, "cancel", actor=actor, comment=comment)
+
+
+@transaction.atomic
+def competition_archive(*, competition: Competition, actor, comment: str = "") -> Competition:
+    """Archive a decided competition once every grant is closed or declined:
+    the file on public money is complete."""
+    from payouts.selectors import competition_can_archive
+
+    competition = _locked(competition)
+    _require_manager(actor, competition)
+    if competition.status != Competition.Status.DECIDED:
+        raise WrongState(_("Only a decided competition can be archived."))
+    allowed, reason = competition_can_archive(competition)
+    if not allowed:
+        raise RuleViolation(reason)
+    return perform_transition(competition, "archive", actor=actor, comment=comment)

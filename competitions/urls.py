@@ -11,4 +11,5 @@ urlpatterns = [
         views.official_applications,
         name="official-applications",
     ),
+    path("managed/<int:pk>/archive/", views.competition_archive, name="competition-archive"),
 ]

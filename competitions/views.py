@@ -1,14 +1,18 @@
 """Competition pages: the public list and detail, and the officials' read-only lists."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from applications.models import Application
 from applications.selectors import applications_visible_to, groups_of
+from core.errors import DomainError, NotPermitted
 from core.roles import roles_for
 from core.views import login_required
 
+from . import services
 from .models import FormQuestion
 from .selectors import (
     competition_detail,
@@ -77,3 +81,21 @@ def official_applications(request, pk):
         "competitions/official_applications.html",
         {"competition": competition, "applications": submitted},
     )
+
+
+@login_required
+@require_POST
+def competition_archive(request, pk):
+    competition = get_object_or_404(competitions_managed_by(request.user), pk=pk)
+    try:
+        services.competition_archive(
+            competition=competition, actor=request.user, comment=request.POST.get("comment", "")
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.messages[0]) from exc
+    except DomainError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The competition was archived."))
+    return redirect("official-competitions")
