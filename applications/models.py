@@ -237,6 +237,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
 
+    @property
+    def competition_is_decided(self) -> bool:
+        # The reserve list is used after the decision, when a grantee declines.
+        return self.competition.status == Competition.Status.DECIDED
+
     # Transitions: only services call these; they change state and nothing else.
 
     @transition(
@@ -317,12 +322,23 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=status,
-        source=[Status.IN_REVIEW, Status.RESERVE],
+        source=Status.IN_REVIEW,
         target=Status.AWARDED,
         permission=permissions.may_act_for_operator,
         custom={"label": _("Award")},
     )
     def award(self):
+        pass
+
+    @transition(
+        field=status,
+        source=Status.RESERVE,
+        target=Status.AWARDED,
+        conditions=[lambda application: application.competition_is_decided],
+        permission=permissions.may_act_for_operator,
+        custom={"label": _("Award from the reserve list")},
+    )
+    def award_from_reserve(self):
         pass
 
     @transition(

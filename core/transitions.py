@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+from django_fsm import ConcurrentTransition, can_proceed
 
 from .errors import NotPermitted, WrongState
 from .models import AuditEntry
@@ -72,7 +72,9 @@ def perform_transition(
             _("This cannot be done now: the current status is “%(status)s”.")
             % {"status": obj.get_status_display()}
         )
-    if actor is not None and not has_transition_perm(method, actor):
+    # The permission alone: conditions only shape what a person is offered
+    # (available_transitions); the services check the rules and say why.
+    if actor is not None and not method._django_fsm.get_transition(from_state).has_perm(obj, actor):
         raise NotPermitted(_("You are not allowed to do this."))
     method()
     try:

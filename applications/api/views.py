@@ -1,8 +1,11 @@
 """Applications over the API: drafts and their parts, answers, files, the
 blocking problems, history, submitted versions and the transitions."""
 
+from decimal import Decimal
+
 import django_filters
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -10,7 +13,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -55,6 +58,27 @@ class ApplicationFilter(django_filters.FilterSet):
     class Meta:
         model = Application
         fields = ["competition", "group", "status"]
+
+
+class AwardFromReserveInputSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        label=gettext_lazy("amount awarded"),
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+def _award_from_reserve(application, actor, data):
+    from reviews.services import award_from_reserve
+
+    return award_from_reserve(
+        application=application,
+        actor=actor,
+        amount=data["amount"],
+        comment=data.get("comment", ""),
+    )
 
 
 def _submit(application, actor, data):
@@ -110,8 +134,12 @@ class ApplicationViewSet(
         "resubmit": _submit,
         "withdraw": _withdraw,
         **FORMAL_TRANSITIONS,
+        "award_from_reserve": _award_from_reserve,
     }
-    transition_input_serializers = FORMAL_TRANSITION_INPUTS
+    transition_input_serializers = {
+        **FORMAL_TRANSITION_INPUTS,
+        "award_from_reserve": AwardFromReserveInputSerializer,
+    }
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

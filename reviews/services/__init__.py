@@ -17,6 +17,7 @@ from .commission import (
     review_settings_update,
 )
 from .decisions import (
+    award_from_reserve,
     competition_decide,
     decision_record,
     decisions_from_proposal,
@@ -37,6 +38,7 @@ __all__ = [
     "Recusal",
     "assignments_apply",
     "assignments_auto",
+    "award_from_reserve",
     "commission_member_add",
     "commission_member_remove",
     "commission_member_update",

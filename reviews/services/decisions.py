@@ -5,6 +5,7 @@ decisions to the applications and closes the review."""
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,8 @@ from competitions.permissions import can_manage
 from core.errors import NotPermitted, RuleViolation, WrongState
 from core.notify import send_notice
 from core.transitions import perform_transition, write_audit
-from payouts.services import grants_create_for_competition
+from payouts.models import Grant
+from payouts.services import grant_create, grants_create_for_competition
 
 from ..funding import Candidate, FundingProposal, Outcome, funding_line
 from ..models import Decision, Recommendation
@@ -360,3 +362,78 @@ def competition_decide(*, competition: Competition, actor, comment: str = "") ->
     # Written to the outbox in this transaction: it commits with the change.
     send()
     return competition
+
+
+@transaction.atomic
+def award_from_reserve(
+    *, application: Application, actor, amount, comment: str = ""
+) -> Application:
+    """After the decision, fund an application from the reserve list with the
+    money a declined grant left: the decision is amended, the application
+    awarded and its grant opened, all or nothing."""
+    competition = lock_competition(application.competition)
+    require(can_manage(actor, competition))
+    if competition.status != Competition.Status.DECIDED:
+        raise WrongState(_("The reserve list is used only after the competition is decided."))
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("competition", "competition__operator", "group")
+        .get(pk=application.pk, competition=competition)
+    )
+    if application.status != Application.Status.RESERVE:
+        raise WrongState(
+            _("Only an application on the reserve list can be awarded now (status: “%(status)s”).")
+            % {"status": application.get_status_display()}
+        )
+    amount = _money(amount, "amount")
+    requested = application.amount_requested or Decimal("0")
+    if not competition.grant_min <= amount <= requested:
+        raise RuleViolation(
+            errors={
+                "amount": [
+                    _("Award between %(min)s and the amount requested (%(requested)s).")
+                    % {"min": pln(competition.grant_min), "requested": pln(requested)}
+                ]
+            }
+        )
+    # Money stays committed to every grant that was not declined.
+    committed = Grant.objects.filter(competition=competition).exclude(
+        status=Grant.Status.DECLINED
+    ).aggregate(total=Sum("amount_awarded"))["total"] or Decimal("0.00")
+    available = competition.budget_total - committed
+    if amount > available:
+        raise RuleViolation(
+            errors={
+                "amount": [
+                    _("Only %(available)s of the budget is free.") % {"available": pln(available)}
+                ]
+            }
+        )
+    now = timezone.now()
+    Decision.objects.update_or_create(
+        application=application,
+        defaults={
+            "outcome": Decision.Outcome.AWARDED,
+            "amount": amount,
+            "reason": comment.strip(),
+            "decided_by": actor,
+            "decided_at": now,
+            "applied_at": now,
+        },
+    )
+    application.updated_at = now
+    perform_transition(
+        application,
+        "award_from_reserve",
+        actor=actor,
+        comment=comment,
+        payload={"amount": amount},
+    )
+    grant_create(application=application, amount_awarded=amount, actor=actor)
+    decision = Decision.objects.get(application=application)
+    send_notice(
+        recipients=[m for m in application.group.members.all() if m.is_active],
+        template="application_decided",
+        context={"application": application, "decision": decision},
+    )
+    return application

@@ -196,6 +196,65 @@ class TestCompetitionDecide:
         competition_decide(competition=reviewing, actor=official)
         assert Application.objects.get(pk=b.pk).status == Application.Status.RESERVE
 
+    def test_the_reserve_list_takes_the_money_a_declined_grant_leaves(
+        self, reviewing, ranked, official
+    ):
+        from payouts.services import grant_decline
+        from reviews.services import award_from_reserve
+
+        a, b, c = ranked
+        decision_record(application=a, actor=official, outcome="awarded", amount="4000")
+        decision_record(application=b, actor=official, outcome="reserve")
+        decision_record(application=c, actor=official, outcome="rejected", reason="Próg")
+        competition_decide(competition=reviewing, actor=official)
+        # Leave less than a minimum grant free.
+        Competition.objects.filter(pk=reviewing.pk).update(
+            budget_total=Decimal("4000.00") + reviewing.grant_min - Decimal("0.01")
+        )
+        amount = reviewing.grant_min
+        with pytest.raises(RuleViolation) as caught:
+            award_from_reserve(application=b, actor=official, amount=amount)
+        assert "amount" in caught.value.errors
+        assert Application.objects.get(pk=b.pk).status == Application.Status.RESERVE
+        with pytest.raises(WrongState):
+            award_from_reserve(application=c, actor=official, amount=amount)
+
+        grant_a = Grant.objects.get(application=a)
+        grant_decline(grant=grant_a, actor=a.group.memberships.first().user, comment="Rezygnujemy")
+        awarded = award_from_reserve(
+            application=b, actor=official, amount=amount, comment="Z listy rezerwowej"
+        )
+        assert awarded.status == Application.Status.AWARDED
+        assert Decision.objects.get(application=b).amount == amount
+        assert Grant.objects.get(application=b).amount_awarded == amount
+        assert rf.history(b).last().transition == "award_from_reserve"
+
+    def test_award_from_the_reserve_list_over_the_api(self, reviewing, ranked, official, api):
+        from payouts.models import Grant
+        from reviews.services import competition_decide, decision_record
+
+        a, b, c = ranked
+        decision_record(application=a, actor=official, outcome="awarded", amount="4000")
+        decision_record(application=b, actor=official, outcome="reserve")
+        decision_record(application=c, actor=official, outcome="rejected", reason="Próg")
+        competition_decide(competition=reviewing, actor=official)
+        client = api(official)
+        detail = client.get(f"/api/v1/applications/{b.pk}/").json()
+        assert "award_from_reserve" in detail["available_transitions"]
+        assert (
+            "award"
+            not in client.get(f"/api/v1/applications/{a.pk}/").json()["available_transitions"]
+        )
+        url = f"/api/v1/applications/{b.pk}/transitions/award_from_reserve/"
+        assert client.post(url, {"amount": "-5"}, format="json").status_code == 400
+        response = client.post(url, {"amount": str(reviewing.grant_min)}, format="json")
+        assert response.status_code == 200, response.json()
+        assert response.json()["status"] == "awarded"
+        assert Grant.objects.filter(application=b).exists()
+        assert (
+            client.post(url, {"amount": str(reviewing.grant_min)}, format="json").status_code == 409
+        )
+
     def test_every_application_in_review_needs_a_decision(self, reviewing, ranked, official):
         a, b, c = ranked
         decision_record(application=a, actor=official, outcome="awarded", amount="4000")
