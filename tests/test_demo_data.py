@@ -175,7 +175,9 @@ def test_the_spring_edition_is_decided_with_grants_and_a_scored_commission(demo)
     assert statuses == ["awarded", "awarded", "rejected"]
     assert Grant.objects.filter(competition=spring).count() == 2
     members = CommissionMember.objects.filter(competition=spring)
-    assert members.count() == 4 and members.filter(is_chair=True).count() == 1
+    assert members.count() == 5 and members.filter(is_chair=True).count() == 1
+    assert members.filter(affiliation="official").count() == 2
+    assert members.filter(affiliation="ngo_representative").count() == 3
     assert not Review.objects.filter(application__competition=spring).exclude(status="submitted")
     assert (
         sum(g.amount_awarded for g in Grant.objects.filter(competition=spring))

@@ -473,12 +473,13 @@ class Command(BaseCommand):
         representatives = list(
             User.objects.filter(email__in=[p.email for p in NGO_REPRESENTATIVES]).order_by("pk")
         )
-        commission_member_add(
-            competition=competition,
-            actor=coordinator,
-            user=officer,
-            affiliation=CommissionMember.Affiliation.OFFICIAL,
-        )
+        for official in (coordinator, officer):
+            commission_member_add(
+                competition=competition,
+                actor=coordinator,
+                user=official,
+                affiliation=CommissionMember.Affiliation.OFFICIAL,
+            )
         for position, person in enumerate(representatives):
             commission_member_add(
                 competition=competition,
@@ -509,7 +510,7 @@ class Command(BaseCommand):
                 results=[{"item": item.pk, "passed": True, "comment": ""} for item in items],
             )
             formal_accept(application=application, actor=officer)
-        for user in [officer, *representatives]:
+        for user in [coordinator, officer, *representatives]:
             declaration_sign(competition=competition, actor=user)
         competition_start_review(competition=competition, actor=coordinator)
         criteria = list(competition.criteria.all())
