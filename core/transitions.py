@@ -72,8 +72,9 @@ def perform_transition(
             _("This cannot be done now: the current status is “%(status)s”.")
             % {"status": obj.get_status_display()}
         )
-    # The permission alone: conditions only shape what a person is offered
-    # (available_transitions); the services check the rules and say why.
+    # The permission alone. The few transitions with conditions (a reserve
+    # award, a tranche of a payable grant) are guarded by django-fsm when the
+    # method runs; the services check those rules first and say why.
     if actor is not None and not method._django_fsm.get_transition(from_state).has_perm(obj, actor):
         raise NotPermitted(_("You are not allowed to do this."))
     method()
