@@ -188,6 +188,12 @@ class CommentForm(forms.Form):
     comment = _comment_field(_("Comment (optional)"), rows=2)
 
 
+class ReasonForm(forms.Form):
+    """A transition whose reason the record must keep."""
+
+    comment = _comment_field(_("Reason"), required=True)
+
+
 class TerminateForm(forms.Form):
     comment = _comment_field(
         _("Reason for the termination"),

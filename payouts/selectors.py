@@ -175,7 +175,17 @@ def grant_settlement(grant: Grant, report: Report, *, paid: Decimal) -> Settleme
         shift_pct=grant.shift_pct,
         awarded=grant.amount_awarded,
         paid=paid,
+        refunded=grant.refund_paid,
     )
+
+
+def still_payable(grant: Grant) -> Decimal | None:
+    """What may still be paid out on a settled grant (None before the
+    settlement): eligible spending less what the group holds net of refunds."""
+    if grant.eligible_spending is None:
+        return None
+    held = grant_paid_total(grant) - grant.refund_paid
+    return max(grant.eligible_spending - held, Decimal("0.00"))
 
 
 def settlement_preview(grant: Grant) -> Settlement | None:

@@ -150,6 +150,7 @@ def compute_settlement(
     shift_pct: Decimal,
     awarded: Decimal,
     paid: Decimal,
+    refunded: Decimal = ZERO,
 ) -> Settlement:
     shift_pct = Decimal(shift_pct)
     if not ZERO <= shift_pct <= HUNDRED:
@@ -169,6 +170,10 @@ def compute_settlement(
         eligible_spending=eligible,
         ineligible_spending=spent - eligible,
         refund=refund_amount(paid=paid, eligible_spending=eligible),
-        still_payable=max(ZERO, eligible - paid),
+        # Money the group already returned counts against what it received:
+        # with 8,000 paid, 2,000 returned early and 9,000 eligible, 3,000 more
+        # may be paid. The refund stays gross; `refund_paid` is subtracted
+        # from it where the outstanding amount is shown.
+        still_payable=max(ZERO, eligible - (paid - as_money(refunded))),
         lines=settled,
     )

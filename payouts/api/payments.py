@@ -35,6 +35,10 @@ def _approve(payment, actor, data):
     return services.payment_approve(payment=payment, actor=actor, comment=data.get("comment", ""))
 
 
+def _withdraw(payment, actor, data):
+    return services.payment_withdraw(payment=payment, actor=actor, comment=data.get("comment", ""))
+
+
 def _pay(payment, actor, data):
     return services.payment_pay(
         payment=payment,
@@ -46,7 +50,7 @@ def _pay(payment, actor, data):
     )
 
 
-PAYMENT_TRANSITIONS = {"approve": _approve, "pay": _pay}
+PAYMENT_TRANSITIONS = {"approve": _approve, "pay": _pay, "withdraw": _withdraw}
 
 
 @extend_schema_view(list=extend_schema(summary="Tranches you may see"))

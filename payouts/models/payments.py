@@ -93,3 +93,15 @@ class Payment(ConcurrentTransitionMixin, models.Model):
     )
     def pay(self):
         pass
+
+    @transition(
+        field=status,
+        source=Status.APPROVED,
+        target=Status.SCHEDULED,
+        permission=permissions.may_manage_payment,
+        custom={"label": _("Withdraw the approval")},
+    )
+    def withdraw(self):
+        # An approval that can no longer be paid (the contract was terminated,
+        # or the settlement left nothing to pay) must not keep the grant open.
+        pass

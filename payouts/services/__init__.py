@@ -20,7 +20,7 @@ from .contract import (
     signing_problems,
 )
 from .creation import grant_create, grants_create_for_competition, payout_settings_update
-from .payments import payment_approve, payment_pay, tranche_problems
+from .payments import payment_approve, payment_pay, payment_withdraw, tranche_problems
 from .reports import (
     report_accept,
     report_attachment_add,
@@ -50,6 +50,7 @@ __all__ = [
     "grants_create_for_competition",
     "payment_approve",
     "payment_pay",
+    "payment_withdraw",
     "payout_settings_update",
     "report_accept",
     "report_attachment_add",

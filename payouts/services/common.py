@@ -13,6 +13,7 @@ from django_fsm import can_proceed
 from core.errors import NotPermitted, RuleViolation, WrongState
 from core.models import User
 from core.notify import send_notice
+from core.transitions import perform_transition
 
 from ..models import Grant, Payment, Report
 
@@ -164,3 +165,15 @@ def notify_on_commit(recipients, template: str, **context) -> None:
     back."""
     if recipients:
         send_notice(recipients=list(recipients), template=template, context=context)
+
+
+def withdraw_unpayable_approvals(grant: Grant, *, actor, comment: str) -> int:
+    """Take back approvals of tranches that can no longer be paid, so that the
+    grant can be closed. Call inside the transaction that made them unpayable."""
+    approved = list(
+        Payment.objects.select_for_update().filter(grant=grant, status=Payment.Status.APPROVED)
+    )
+    for payment in approved:
+        payment.grant = grant
+        perform_transition(payment, "withdraw", actor=actor, comment=comment)
+    return len(approved)

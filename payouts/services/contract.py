@@ -24,6 +24,7 @@ from .common import (
     pln,
     require,
     require_transition,
+    withdraw_unpayable_approvals,
 )
 from .creation import normalise_iban
 
@@ -288,6 +289,7 @@ def grant_terminate(
                     ]
                 }
             )
+        withdraw_unpayable_approvals(grant, actor=actor, comment=_("The contract was terminated."))
         grant.terminated_on = terminated_on
         grant.refund_amount = refund
         grant.refund_due = terminated_on + timedelta(days=grant.competition.refund_days)

@@ -18,7 +18,7 @@ from core.transitions import perform_transition
 
 from ..models import Grant, Payment, Report
 from ..permissions import can_manage_grant
-from ..selectors import grant_paid_total
+from ..selectors import still_payable
 from .common import (
     grantee_recipients,
     lock_payment,
@@ -65,6 +65,8 @@ def payment_approve(*, payment: Payment, actor, comment: str = "") -> Payment:
         require(can_manage_grant(actor, grant))
         require_transition(payment, "approve")
         _require_payable_grant(grant)
+        if still_payable(grant) == Decimal("0.00"):
+            raise RuleViolation(_("After the settlement nothing more may be paid on this grant."))
         problems = tranche_problems(grant, payment)
         if problems:
             raise RuleViolation(errors={"non_field_errors": problems})
@@ -106,17 +108,16 @@ def payment_pay(
                     ]
                 }
             )
-        if grant.eligible_spending is not None:
-            payable = max(grant.eligible_spending - grant_paid_total(grant), Decimal("0.00"))
-            if amount > payable:
-                raise RuleViolation(
-                    errors={
-                        "amount": [
-                            _("After the settlement only %(payable)s may still be paid.")
-                            % {"payable": pln(payable)}
-                        ]
-                    }
-                )
+        payable = still_payable(grant)
+        if payable is not None and amount > payable:
+            raise RuleViolation(
+                errors={
+                    "amount": [
+                        _("After the settlement only %(payable)s may still be paid.")
+                        % {"payable": pln(payable)}
+                    ]
+                }
+            )
         payment.amount_paid = amount
         payment.paid_on = paid_on
         payment.bank_reference = (bank_reference or "").strip()[:100]
@@ -133,4 +134,16 @@ def payment_pay(
             },
         )
         notify_on_commit(grantee_recipients(grant), "payment_paid", grant=grant, payment=payment)
+    return payment
+
+
+def payment_withdraw(*, payment: Payment, actor, comment: str) -> Payment:
+    """Take back the approval of a tranche not yet paid, with the reason."""
+    with transaction.atomic():
+        grant, payment = lock_payment(payment)
+        require(can_manage_grant(actor, grant))
+        require_transition(payment, "withdraw")
+        if not (comment or "").strip():
+            raise RuleViolation(errors={"comment": [_("Give the reason.")]})
+        perform_transition(payment, "withdraw", actor=actor, comment=comment)
     return payment

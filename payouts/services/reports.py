@@ -31,6 +31,7 @@ from .common import (
     require,
     require_status,
     require_transition,
+    withdraw_unpayable_approvals,
 )
 
 # A partial report can be asked for while the contract runs.
@@ -252,6 +253,10 @@ def report_accept(*, report: Report, actor, comment: str = "") -> Report:
         if report.kind == Report.Kind.FINAL:
             settlement = settlement_for(grant, report)
             store_settlement(grant, settlement, actor=actor)
+            if settlement.still_payable == 0:
+                withdraw_unpayable_approvals(
+                    grant, actor=actor, comment=_("The settlement leaves nothing more to pay.")
+                )
             settle_if_done(grant, actor=actor, comment=_("Nothing is to be refunded."))
         notify_on_commit(grantee_recipients(grant), "report_accepted", grant=grant, report=report)
     return report

@@ -29,6 +29,7 @@ from ..forms import (
     CommentForm,
     DeclineForm,
     PaymentPayForm,
+    ReasonForm,
     RefundForm,
     ReportRequestForm,
     SignForm,
@@ -166,6 +167,16 @@ GRANT_ACTIONS = {
 }
 
 PAYMENT_ACTIONS = {
+    "withdraw": Action(
+        title=gettext_lazy("Withdraw the approval of the tranche"),
+        button=gettext_lazy("Withdraw the approval"),
+        form=ReasonForm,
+        run=lambda payment, actor, data: services.payment_withdraw(
+            payment=payment, actor=actor, comment=data["comment"]
+        ),
+        done=gettext_lazy("The approval was withdrawn; the tranche is scheduled again."),
+        anchor="tranches",
+    ),
     "approve": Action(
         title=gettext_lazy("Approve the tranche for payment"),
         button=gettext_lazy("Approve for payment"),
