@@ -39,7 +39,13 @@ def can_score(user, review) -> tuple[bool, str]:
 def can_reopen(user, review) -> tuple[bool, str]:
     competition = review.application.competition
     roles = roles_for(user)
-    if roles.is_official_of(competition.operator_id) or roles.is_chair_of(competition.pk):
+    if roles.is_official_of(competition.operator_id):
+        return True, ""
+    if roles.is_chair_of(competition.pk):
+        from .selectors import is_conflicted_with
+
+        if is_conflicted_with(user, review.application):
+            return False, _("You have a conflict with this application.")
         return True, ""
     return False, _("Only the chair or an official may reopen a submitted review.")
 

@@ -16,7 +16,7 @@ Invisible things raise Http404; things that exist but are not open yet
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -67,6 +67,22 @@ def _conflicted(user) -> Q:
     declared = Conflict.objects.filter(application=OuterRef("pk"), member__user=user)
     in_group = GroupMembership.objects.filter(group=OuterRef("group"), user=user)
     return Q(Exists(declared)) | Q(Exists(in_group))
+
+
+def conflicted_application_ids(user, competition: Competition) -> set[int]:
+    """The applications of the competition a member must not see anything of.
+    Officials of the operator are never conflicted here: their role reads all."""
+    if _is_official(user, competition):
+        return set()
+    return set(
+        Application.objects.filter(competition=competition)
+        .filter(_conflicted(user))
+        .values_list("pk", flat=True)
+    )
+
+
+def is_conflicted_with(user, application: Application) -> bool:
+    return Application.objects.filter(pk=application.pk).filter(_conflicted(user)).exists()
 
 
 # The commission and the declaration.
@@ -209,6 +225,8 @@ def review_progress(user, competition: Competition) -> list[ProgressRow]:
         raise Http404
     reviews = (
         Review.objects.filter(application__competition=competition)
+        # A chair conflicted with an application sees nothing of its reviews.
+        .exclude(application_id__in=conflicted_application_ids(user, competition))
         .select_related("application", "application__competition", "member__user")
         .order_by("application__sequence", "member__user__full_name", "pk")
     )
@@ -243,7 +261,13 @@ def competition_ranking(user, competition: Competition) -> Results:
     members who signed, once scoring has closed."""
     _require_results_reader(user, competition)
     _require_results_open(competition)
-    return competition_results(competition)
+    results = competition_results(competition)
+    hidden = conflicted_application_ids(user, competition)
+    if not hidden:
+        return results
+    # A member sees no line of an application they are conflicted with; the
+    # ranks of the others stay as the whole commission's ranking gives them.
+    return replace(results, rows=tuple(r for r in results.rows if r.application_id not in hidden))
 
 
 @dataclass(frozen=True)
@@ -286,13 +310,7 @@ def scoring_panel(user, competition: Competition) -> list[PanelApplication]:
         .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
         .order_by("member__user__full_name", "pk")
     )
-    hidden: set[int] = set()
-    if not _is_official(user, competition):
-        hidden = set(
-            Application.objects.filter(competition=competition)
-            .filter(_conflicted(user))
-            .values_list("pk", flat=True)
-        )
+    hidden = conflicted_application_ids(user, competition)
     by_application: dict[int, list[PanelReview]] = defaultdict(list)
     for review in reviews:
         by_application[review.application_id].append(

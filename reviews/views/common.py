@@ -14,6 +14,7 @@ from core.errors import DomainError, NotPermitted
 from core.roles import roles_for
 
 from ..models import Review
+from ..selectors import is_conflicted_with
 
 # (url name, label, who sees the link): "official", "chair" (or official),
 # "reader" (an official or a member who signed).
@@ -89,6 +90,8 @@ def review_for_supervisor(user, pk) -> Review:
     )
     competition = review.application.competition
     roles = roles_for(user)
-    if not (roles.is_official_of(competition.operator_id) or roles.is_chair_of(competition.pk)):
+    if roles.is_official_of(competition.operator_id):
+        return review
+    if not roles.is_chair_of(competition.pk) or is_conflicted_with(user, review.application):
         raise Http404
     return review
