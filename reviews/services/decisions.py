@@ -151,6 +151,11 @@ def recommendations_from_proposal(*, competition: Competition, actor) -> list[Re
             pk__in=[line.application_id for line in proposal.lines]
         ).select_related("competition")
     }
+    # A chair conflicted with an application records nothing on it; the
+    # others are adopted rather than the whole adoption failing.
+    from ..selectors import conflicted_application_ids  # the selectors import this module
+
+    conflicted = conflicted_application_ids(actor, competition)
     return [
         recommendation_record(
             application=applications[line.application_id],
@@ -159,6 +164,7 @@ def recommendations_from_proposal(*, competition: Competition, actor) -> list[Re
             comment=_outcome_comment(line.outcome),
         )
         for line in proposal.lines
+        if line.application_id not in conflicted
     ]
 
 

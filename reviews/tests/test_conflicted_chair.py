@@ -40,3 +40,20 @@ def test_the_ranking_shows_a_member_no_line_of_a_conflicted_application(
     assert in_review[0].pk not in seen and in_review[1].pk in seen
     everything = {row.application_id for row in competition_ranking(official, reviewing).rows}
     assert in_review[0].pk in everything
+
+
+def test_a_conflicted_chair_adopts_the_funding_line_for_the_others(
+    reviewing, in_review, ngo_member, second_member
+):
+    from reviews.models import Recommendation
+    from reviews.services import recommendations_from_proposal
+
+    chair = rf.signed_member(reviewing, is_chair=True)
+    rf.ConflictFactory(member=chair, application=in_review[0])
+    rf.scored(in_review[0], second_member, 10, 10)
+    rf.scored(in_review[1], second_member, 10, 10)
+    rf.close_scoring(reviewing)
+
+    recommendations_from_proposal(competition=reviewing, actor=chair.user)
+    recommended = set(Recommendation.objects.values_list("application_id", flat=True))
+    assert in_review[1].pk in recommended and in_review[0].pk not in recommended
