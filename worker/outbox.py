@@ -99,7 +99,13 @@ def render_notice(template: str, context: dict, language: str) -> tuple[str, str
 
 
 def queue_notice(
-    *, recipients: Iterable, template: str, context: dict, optional: bool = False, link: str = ""
+    *,
+    recipients: Iterable,
+    template: str,
+    context: dict,
+    optional: bool = False,
+    link: str = "",
+    fail_loudly: bool = False,
 ) -> list[OutboxMessage]:
     """Write the notice for each recipient (users, or (e-mail, language)
     pairs): an in-app `Notice` for each user and an `OutboxMessage` for each
@@ -123,6 +129,11 @@ def queue_notice(
                 template, {**context, "recipient": user or email}, language
             )
         except Exception:
+            if fail_loudly:
+                # A reminder claimed in this transaction must not be marked
+                # sent with nothing sent: let the claim roll back and the
+                # next scan try again.
+                raise
             # Callers queue after their change committed: a broken template
             # must not turn the saved action into an error page. Every
             # template is rendered by the tests, so breakage shows there.

@@ -70,6 +70,7 @@ def _claim_and_queue(rule: Rule, due: Due, content_type, now: datetime) -> int:
                 },
                 optional=rule.optional,
                 link=context["link"],
+                fail_loudly=True,
             )
             attach([claim], messages)
             queued += 1

@@ -90,6 +90,7 @@ def _remind_reviewer(user_id: int, dues: list[Due], content_type, now: datetime)
             },
             optional=True,
             link=link,
+            fail_loudly=True,
         )
         attach(claims, messages)
     return 1

@@ -415,3 +415,26 @@ class TestWhen:
         assert reminders.stage(deadline, [7, 1], at(2026, 5, 3, 12)) == 7
         assert reminders.stage(deadline, [7, 1], at(2026, 5, 9, 12)) == 1
         assert reminders.stage(deadline, [7, 1], at(2026, 5, 10, 12)) is None
+
+
+def test_a_reminder_that_cannot_be_written_stays_unclaimed_for_the_next_scan(
+    application, owner, scan, monkeypatch
+):
+    deadline = application.competition.submission_deadline
+    moment = reminder_time(deadline, 7, None)
+    import worker.outbox as outbox
+
+    real = outbox.render_notice
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template broken")
+
+    monkeypatch.setattr(outbox, "render_notice", broken)
+    with time_machine.travel(moment, tick=False):
+        scan()
+    assert not ReminderClaim.objects.exists()
+
+    monkeypatch.setattr(outbox, "render_notice", real)
+    with time_machine.travel(moment + SECOND, tick=False):
+        scan()
+    assert ReminderClaim.objects.filter(offset_days=7).exists()
