@@ -10,6 +10,7 @@ import logging
 import os
 import tempfile
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.files import File
@@ -17,8 +18,9 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from competitions.models import Competition
 from core.errors import DomainError, RuleViolation
@@ -69,7 +71,6 @@ def export_job_for(user, pk) -> ExportJob:
 def export_job_start(*, competition: Competition, kind: str, actor) -> ExportJob:
     """Queue a background export of `competition`; the task is sent once the
     job row is committed."""
-    from .tasks import build_export
 
     require_official(actor, competition)
     if kind not in EXPORTS:
@@ -85,8 +86,24 @@ def export_job_start(*, competition: Competition, kind: str, actor) -> ExportJob
             requested_by=actor,
             language=getattr(actor, "language", "") or settings.LANGUAGE_CODE,
         )
-        transaction.on_commit(lambda: build_export.delay(job.pk))
+        transaction.on_commit(partial(_dispatch, job.pk))
     return job
+
+
+def _dispatch(job_id: int) -> None:
+    """Hand the job to a worker. With the broker unreachable the job is failed
+    with a message to try again, instead of waiting for ever or turning the
+    request into an error page."""
+    from .tasks import build_export  # the tasks module imports this one
+
+    try:
+        build_export.delay(job_id)
+    except Exception:
+        logger.exception("Could not hand export %s to a worker", job_id)
+        job = ExportJob.objects.filter(pk=job_id).first()
+        if job is not None and job.status == ExportJob.Status.QUEUED:
+            with translation.override(job.language or settings.LANGUAGE_CODE):
+                _fail(job, gettext_lazy("The export could not be started. Try again in a moment."))
 
 
 def _claim(job_id: int, now) -> bool:
@@ -120,7 +137,11 @@ def _progress_reporter(job_id: int):
     return report
 
 
-def _fail(job: ExportJob, message: str) -> None:
+def _fail(job: ExportJob, message) -> None:
+    # The message is read by the person who asked, in their language, not
+    # the worker's.
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        message = str(message)
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportJob.Status.FAILED, error=message, finished_at=timezone.now()
     )
@@ -154,14 +175,17 @@ def export_job_run(*, job_id: int) -> str:
         )
         raise
     except Http404:
-        _fail(job, _("The person who asked for this export may no longer export it."))
+        _fail(job, gettext_lazy("The person who asked for this export may no longer export it."))
         return "failed"
     except DomainError as exc:
         _fail(job, str(exc))
         return "failed"
     except Exception:
         logger.exception("Export %s failed", job.pk)
-        _fail(job, _("The export could not be prepared. Try again or tell the administrator."))
+        _fail(
+            job,
+            gettext_lazy("The export could not be prepared. Try again or tell the administrator."),
+        )
         return "failed"
     finished = timezone.now()
     ExportJob.objects.filter(pk=job.pk).update(

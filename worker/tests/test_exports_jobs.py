@@ -317,3 +317,21 @@ class TestApi:
             format="json",
         )
         assert response.status_code == 409
+
+
+def test_an_export_the_broker_cannot_take_fails_with_a_message_instead_of_waiting(
+    known, official, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from worker.exports import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(tasks.build_export, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = export_job_start(competition=known.competition, kind="grants", actor=official)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED
+    assert "spróbuj" in job.error.lower() or "try again" in job.error.lower()
