@@ -268,7 +268,7 @@ class BudgetLineForm(forms.Form):
     unit = forms.CharField(
         label=_label(BudgetLine, "unit"),
         max_length=40,
-        initial="szt.",
+        initial=_("pcs."),
         widget=forms.TextInput(attrs={"class": "short"}),
     )
     quantity = money_field(BudgetLine, "quantity", required=True)

@@ -20,6 +20,7 @@ from competitions.models import Competition, FormQuestion
 from core.errors import NotPermitted, RuleViolation, WrongState
 
 from ..models import (
+    Answer,
     ApplicantGroup,
     Application,
     Attachment,
@@ -181,8 +182,14 @@ def answers_save(*, application: Application, actor, answers: dict) -> Applicati
                 errors.setdefault(name, []).extend(messages)
     if errors:
         raise RuleViolation(errors=errors)
-    for question, value in cleaned.items():
-        application.answers.update_or_create(question=question, defaults={"value": value})
+    # One upsert on the one-answer-per-question constraint: the page autosaves
+    # while people type, so this runs often.
+    Answer.objects.bulk_create(
+        [Answer(application=application, question=q, value=v) for q, v in cleaned.items()],
+        update_conflicts=True,
+        unique_fields=["application", "question"],
+        update_fields=["value"],
+    )
     Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
     return application
 

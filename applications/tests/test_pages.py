@@ -327,3 +327,11 @@ def test_application_editor_query_count_does_not_grow(
     _add_rows(application, competition, owner, 12)
     with django_assert_num_queries(with_one):
         owner_client.get(url)
+
+
+def test_starting_an_application_with_a_malformed_group_is_404_not_500(client, competition, owner):
+    from django.urls import reverse
+
+    client.force_login(owner)
+    response = client.post(reverse("application-start", args=[competition.pk]), {"group": "abc"})
+    assert response.status_code == 404

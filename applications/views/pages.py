@@ -75,7 +75,11 @@ def application_start(request, competition_pk):
     competition = competition_detail(request.user, competition_pk)
     groups = list(groups_of(request.user).order_by("name"))
     if request.method == "POST":
-        group = get_object_or_404(groups_of(request.user), pk=request.POST.get("group") or 0)
+        chosen = request.POST.get("group", "")
+        # Not a number is as unknown as another person's group: 404, never a 500.
+        group = get_object_or_404(
+            groups_of(request.user), pk=int(chosen) if chosen.isdigit() else 0
+        )
         try:
             application = services.application_create(
                 competition=competition, group=group, actor=request.user
